@@ -1,0 +1,5 @@
+import sys
+
+from tradewind.cli import main
+
+sys.exit(main())

@@ -1,0 +1,221 @@
+"""The ``tradewind`` command: set up, run and feed the store from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradewind.settings")
+    import django
+
+    django.setup()
+
+
+class CommandError(Exception):
+    """A problem to report to the operator as one clear line, without a traceback."""
+
+
+def _migrate(verbose: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _ensure_owner(email: str, password: str | None) -> tuple[str, str | None]:
+    """Create the owner account once; returns (email, password if newly generated)."""
+    from django.contrib.auth import get_user_model
+
+    from tradewind.core.staff import create_staff
+
+    if get_user_model().objects.filter(is_superuser=True).exists():
+        return email, None
+    chosen = password or secrets.token_urlsafe(12)
+    create_staff(email, chosen, role="Owner", superuser=True)
+    return email, chosen if password is None else None
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    print(f"Data directory: {settings.DATA_DIR}")
+    _migrate(verbose=args.verbose)
+    email, generated = _ensure_owner(args.owner_email, args.owner_password)
+    print("Database ready.")
+    if generated:
+        print(f"Owner account: {email} / {generated}  (change it after first login)")
+    return 0
+
+
+def cmd_createstaff(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from tradewind.core.staff import create_staff
+
+    password = args.password or secrets.token_urlsafe(12)
+    try:
+        create_staff(args.email, password, role=args.role, superuser=args.role == "Owner")
+    except ValidationError as exc:
+        raise CommandError("; ".join(exc.messages)) from exc
+    print(f"Staff account {args.email} ({args.role}) created.")
+    if not args.password:
+        print(f"Password: {password}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from tradewind.core.server import serve
+
+    serve(args.host, args.port, workers=args.workers)
+    return 0
+
+
+def cmd_fx_import(args: argparse.Namespace) -> int:
+    from tradewind.markets import fx
+    from tradewind.markets.services import import_ecb_rates, read_rates_source
+
+    try:
+        content = read_rates_source(args.source)
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.source}: {exc}") from exc
+    try:
+        result = import_ecb_rates(content)
+    except fx.FxFormatError as exc:
+        raise CommandError(f"{args.source} is not an ECB rates file: {exc}") from exc
+    print(
+        f"Imported {result.created} new and {result.updated} updated rates "
+        f"for {result.currencies} currencies over {result.days} days."
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tradewind.core.demo import build_demo
+
+    _migrate()
+    build_demo(seed=args.seed, products=args.products, out=sys.stdout)
+    email, generated = _ensure_owner("owner@demo.tradewind.dev", args.owner_password)
+    if generated:
+        print(f"Staff login: {email} / {generated}")
+    if args.no_serve:
+        return 0
+    print(
+        f"Admin: http://{args.host}:{args.port}/admin/  API: http://{args.host}:{args.port}/api/docs"
+    )
+    from tradewind.core.server import serve
+
+    serve(args.host, args.port, workers=args.workers)
+    return 0
+
+
+def cmd_import_shopify(args: argparse.Namespace) -> int:
+    from tradewind.catalog.csv_io import import_shopify_products
+
+    try:
+        with open(args.file, newline="", encoding="utf-8-sig") as handle:
+            report = import_shopify_products(handle, publish_to_all=not args.no_publish)
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.file}: {exc}") from exc
+    print(report.summary())
+    for problem in report.errors:
+        print(f"  line {problem.line}: {problem.message}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def cmd_export_products(args: argparse.Namespace) -> int:
+    from tradewind.catalog.csv_io import export_shopify_products
+
+    with open(args.file, "w", newline="", encoding="utf-8") as handle:
+        count = export_shopify_products(handle)
+    print(f"Exported {count} products to {args.file}.")
+    return 0
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: 2 per core + 1)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tradewind",
+        description="Tradewind: the operating system for cross-border D2C brands.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create the data directory, database and owner account")
+    p.add_argument("--owner-email", default="owner@example.com")
+    p.add_argument("--owner-password", help="default: a generated one, printed once")
+    p.add_argument("--verbose", action="store_true", help="show each migration")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="build the demo brand and serve it")
+    p.add_argument("--seed", type=int, default=42, help="random seed (same seed, same store)")
+    p.add_argument("--products", type=int, default=200, help="how many products")
+    p.add_argument("--no-serve", action="store_true", help="only build the demo data")
+    p.add_argument("--owner-password", help="default: a generated one, printed once")
+    _add_server_options(p)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("serve", help="run the production web server (gunicorn + whitenoise)")
+    _add_server_options(p)
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("createstaff", help="create a staff account with a role")
+    p.add_argument("email")
+    p.add_argument(
+        "--role",
+        default="Operator",
+        choices=["Owner", "Operator", "Marketer", "Planner", "Risk", "Support"],
+    )
+    p.add_argument("--password", help="default: a generated one, printed once")
+    p.set_defaults(handler=cmd_createstaff)
+
+    fx_parser = sub.add_parser("fx", help="exchange rates")
+    fx_sub = fx_parser.add_subparsers(dest="fx_command", required=True, metavar="COMMAND")
+    p = fx_sub.add_parser("import", help="import ECB reference rates (eurofxref XML)")
+    p.add_argument("source", metavar="FILE", help="path or http(s) URL of an ECB XML file")
+    p.set_defaults(handler=cmd_fx_import)
+
+    imp = sub.add_parser("import", help="import data from other platforms")
+    imp_sub = imp.add_subparsers(dest="import_command", required=True, metavar="FORMAT")
+    p = imp_sub.add_parser("shopify-products", help="import a Shopify product CSV export")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--no-publish", action="store_true", help="do not publish new products to every market"
+    )
+    p.set_defaults(handler=cmd_import_shopify)
+
+    exp = sub.add_parser("export", help="export data")
+    exp_sub = exp.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    p = exp_sub.add_parser("products", help="export products as Shopify-format CSV")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=cmd_export_products)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_django()
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CommandError as exc:
+        print(f"tradewind: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

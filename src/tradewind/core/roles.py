@@ -1,0 +1,56 @@
+"""Staff roles as Django groups, kept in step with the models after every migration.
+
+A role is a group whose permissions come from a declarative table, so adding an app
+means adding a line here rather than clicking permissions together in the admin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+
+OWNER = "Owner"
+OPERATOR = "Operator"
+MARKETER = "Marketer"
+PLANNER = "Planner"
+RISK = "Risk"
+SUPPORT = "Support"
+
+ALL = "*"
+VIEW = ("view",)
+EDIT = ("view", "add", "change", "delete")
+
+# role -> {app_label: actions}; "*" grants every permission of every app.
+ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]] | str] = {
+    OWNER: ALL,
+    OPERATOR: {"markets": EDIT, "catalog": EDIT, "pricing": EDIT},
+    MARKETER: {"markets": VIEW, "catalog": EDIT, "pricing": EDIT},
+    PLANNER: {"markets": VIEW, "catalog": VIEW, "pricing": VIEW},
+    RISK: {"markets": VIEW, "catalog": VIEW},
+    SUPPORT: {"markets": VIEW, "catalog": VIEW, "pricing": VIEW},
+}
+ROLES = tuple(ROLE_GRANTS)
+
+
+def permissions_for(role: str) -> list[Permission]:
+    grants = ROLE_GRANTS[role]
+    perms = Permission.objects.select_related("content_type")
+    if grants == ALL:
+        return list(perms)
+    assert isinstance(grants, dict)
+    return [
+        p
+        for p in perms.filter(content_type__app_label__in=list(grants))
+        if p.codename.split("_", 1)[0] in grants[p.content_type.app_label]
+    ]
+
+
+def sync_roles() -> None:
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(permissions_for(role))
+
+
+def sync_roles_after_migrate(**kwargs: Any) -> None:
+    sync_roles()

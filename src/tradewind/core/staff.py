@@ -1,0 +1,28 @@
+"""Staff accounts: a Django user with one role (group) and admin access."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from tradewind.core.roles import ROLES, sync_roles
+
+
+def create_staff(email: str, password: str, *, role: str, superuser: bool = False) -> User:
+    validate_email(email)
+    if role not in ROLES:
+        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    model = get_user_model()
+    if model.objects.filter(username__iexact=email).exists():
+        raise ValidationError(f"A staff account for {email} already exists.")
+    with transaction.atomic():
+        if not Group.objects.filter(name=role).exists():
+            sync_roles()
+        user = model.objects.create_user(
+            username=email, email=email, password=password, is_staff=True, is_superuser=superuser
+        )
+        user.groups.add(Group.objects.get(name=role))
+    return user

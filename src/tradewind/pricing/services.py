@@ -1,0 +1,74 @@
+"""What a variant costs in a market: a fixed override if the brand set one, else the base
+price converted at the rate in force, adjusted and rounded by the market's rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from moneyed import Money
+
+from tradewind.catalog.models import Variant
+from tradewind.core.money import quantize
+from tradewind.markets.models import Market
+from tradewind.markets.rounding import rule_for
+from tradewind.markets.services import FxTable, fx_table
+from tradewind.pricing.calc import convert_price
+from tradewind.pricing.models import PriceOverride
+
+
+@dataclass(frozen=True)
+class MarketPrice:
+    price: Money
+    compare_at: Money | None
+    source: Literal["override", "converted"]
+    fx_rate: Decimal | None  # None when the price did not need converting
+
+
+def price_variant(
+    variant: Variant, market: Market, table: FxTable, override: PriceOverride | None
+) -> MarketPrice:
+    currency = market.currency
+    if override is not None:
+        compare = override.compare_at_amount
+        return MarketPrice(
+            price=Money(quantize(override.amount, currency), currency),
+            compare_at=Money(quantize(compare, currency), currency) if compare else None,
+            source="override",
+            fx_rate=None,
+        )
+    rate = table.rate(variant.price_currency, currency)
+    rule = rule_for(currency, market.rounding_increment, market.price_ending)
+    adjust = market.price_adjustment_percent
+
+    def convert(amount: Decimal) -> Money:
+        return Money(convert_price(amount, rate, adjust, currency, rule), currency)
+
+    compare_at = variant.compare_at_amount
+    return MarketPrice(
+        price=convert(variant.price_amount),
+        compare_at=convert(compare_at) if compare_at else None,
+        source="converted",
+        fx_rate=rate,
+    )
+
+
+def prices_in_market(
+    variants: Iterable[Variant], market: Market, at: datetime | None = None
+) -> dict[int, MarketPrice]:
+    """Prices of many variants in one market with two queries (rates, overrides).
+
+    Raises MissingFxRate when a needed rate is missing.
+    """
+    variant_list = list(variants)
+    table = fx_table(at)
+    overrides = {
+        o.variant_id: o
+        for o in PriceOverride.objects.filter(
+            market=market, variant_id__in=[v.pk for v in variant_list]
+        )
+    }
+    return {v.pk: price_variant(v, market, table, overrides.get(v.pk)) for v in variant_list}
