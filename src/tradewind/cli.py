@@ -97,7 +97,7 @@ def cmd_fx_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tradewind.core.demo import build_demo
+    from tradewind.demo import build_demo
 
     _migrate()
     build_demo(seed=args.seed, products=args.products, out=sys.stdout)
