@@ -39,8 +39,8 @@ INSTALLED_APPS = [
     "tradewind.markets",
     "tradewind.catalog",
     "tradewind.pricing",
+    "tradewind.tax",
     "tradewind.api",
-    "tradewind.console",
 ]
 
 MIDDLEWARE = [
