@@ -77,6 +77,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_failure(exc: OSError) -> str:
+    """The reason a path or URL could not be read, without Python's decorations."""
+    from urllib.error import HTTPError, URLError
+
+    if isinstance(exc, HTTPError):
+        return f"HTTP {exc.code} {exc.reason}"
+    if isinstance(exc, URLError):
+        return str(exc.reason)
+    return exc.strerror or str(exc)
+
+
 def cmd_fx_import(args: argparse.Namespace) -> int:
     from tradewind.markets import fx
     from tradewind.markets.services import import_ecb_rates, read_rates_source
@@ -84,45 +95,60 @@ def cmd_fx_import(args: argparse.Namespace) -> int:
     try:
         content = read_rates_source(args.source)
     except OSError as exc:
-        raise CommandError(f"cannot read {args.source}: {exc}") from exc
+        raise CommandError(f"cannot read {args.source}: {_read_failure(exc)}") from exc
     try:
         result = import_ecb_rates(content)
     except fx.FxFormatError as exc:
         raise CommandError(f"{args.source} is not an ECB rates file: {exc}") from exc
-    print(
-        f"Imported {result.created} new and {result.updated} updated rates "
-        f"for {result.currencies} currencies over {result.days} days."
-    )
+    print(result.summary())
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tradewind.demo import build_demo
+    from django.contrib.auth import get_user_model
+
+    from tradewind.demo import DemoError, build_demo
 
     _migrate()
-    build_demo(seed=args.seed, products=args.products, out=sys.stdout)
-    email, generated = _ensure_owner("owner@demo.tradewind.dev", args.owner_password)
-    if generated:
-        print(f"Staff login: {email} / {generated}")
+    try:
+        build_demo(seed=args.seed, products=args.products, out=sys.stdout)
+    except DemoError as exc:
+        raise CommandError(str(exc)) from exc
+    owner = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    if owner is None:
+        email, generated = _ensure_owner("owner@demo.tradewind.dev", args.owner_password)
+        print(f"Staff login: {email} / {generated or '(the --owner-password you gave)'}")
+    else:
+        print(f"Staff login: {owner.get_username()} (existing owner account, password unchanged)")
+    base = f"http://{args.host}:{args.port}"
+    print(f"Admin: {base}/admin/  API docs: {base}/api/docs")
     if args.no_serve:
+        print(f"Serve it with: tradewind serve --host {args.host} --port {args.port}")
         return 0
-    print(
-        f"Admin: http://{args.host}:{args.port}/admin/  API: http://{args.host}:{args.port}/api/docs"
-    )
     from tradewind.core.server import serve
 
     serve(args.host, args.port, workers=args.workers)
     return 0
 
 
+def _show_progress(done: int, total: int) -> None:
+    print(f"\r  {done}/{total} rows", end="" if done < total else "\n", file=sys.stderr)
+
+
 def cmd_import_shopify(args: argparse.Namespace) -> int:
-    from tradewind.catalog.csv_io import import_shopify_products
+    from tradewind.catalog.csv_io import ShopifyCsvError, import_shopify_products
 
     try:
-        with open(args.file, newline="", encoding="utf-8-sig") as handle:
-            report = import_shopify_products(handle, publish_to_all=not args.no_publish)
+        with open(args.file, "rb") as handle:
+            report = import_shopify_products(
+                handle,
+                publish_to_all=not args.no_publish,
+                progress=_show_progress if sys.stderr.isatty() else None,
+            )
     except OSError as exc:
-        raise CommandError(f"cannot read {args.file}: {exc}") from exc
+        raise CommandError(f"cannot read {args.file}: {_read_failure(exc)}") from exc
+    except ShopifyCsvError as exc:
+        raise CommandError(f"{args.file}: {exc}") from exc
     print(report.summary())
     for problem in report.errors:
         print(f"  line {problem.line}: {problem.message}", file=sys.stderr)
@@ -132,8 +158,11 @@ def cmd_import_shopify(args: argparse.Namespace) -> int:
 def cmd_export_products(args: argparse.Namespace) -> int:
     from tradewind.catalog.csv_io import export_shopify_products
 
-    with open(args.file, "w", newline="", encoding="utf-8") as handle:
-        count = export_shopify_products(handle)
+    try:
+        with open(args.file, "w", newline="", encoding="utf-8") as handle:
+            count = export_shopify_products(handle)
+    except OSError as exc:
+        raise CommandError(f"cannot write {args.file}: {_read_failure(exc)}") from exc
     print(f"Exported {count} products to {args.file}.")
     return 0
 

@@ -4,17 +4,58 @@ translations, with the customs data (HS code, origin, weight) cross-border selli
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
+from stdnum import ean
 
+from tradewind.catalog import images
 from tradewind.markets.models import Market
 from tradewind.markets.validators import validate_country, validate_currency, validate_language
 
 hs_code_validator = RegexValidator(
     r"^\d{6}(\d{2}){0,2}$", "An HS code has 6, 8 or 10 digits, without dots."
 )
+
+MAX_OPTIONS = 3
+
+
+def option_names_errors(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+        return ["Give a list of option names, e.g. ['Size', 'Colour']."]
+    problems = []
+    if len(value) > MAX_OPTIONS:
+        problems.append(f"A product has at most {MAX_OPTIONS} options, not {len(value)}.")
+    if any(not n.strip() for n in value):
+        problems.append("Option names must not be empty.")
+    if len({n.strip().casefold() for n in value}) != len(value):
+        problems.append("Option names must differ from each other.")
+    return problems
+
+
+def variant_options_errors(options: Any, option_names: list[str]) -> list[str]:
+    if not isinstance(options, dict):
+        return ["Give the option values as an object, e.g. {'Size': 'M'}."]
+    expected, given = set(option_names), set(options)
+    problems = []
+    if given - expected:
+        unknown = ", ".join(sorted(map(str, given - expected)))
+        declared = ", ".join(option_names) or "none"
+        problems.append(f"Unknown options {unknown}; the product's options are: {declared}.")
+    if expected - given:
+        problems.append(f"Missing a value for {', '.join(sorted(expected - given))}.")
+    if any(not isinstance(v, str) or not v.strip() for v in options.values()):
+        problems.append("Option values must be non-empty text.")
+    return problems
+
+
+def barcode_error(barcode: str) -> str | None:
+    if ean.is_valid(barcode):
+        return None
+    return f"'{barcode}' is not a valid GTIN-8, -12, -13 or -14 (check the digits)."
 
 
 class TaxClass(models.TextChoices):
@@ -39,6 +80,17 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "A category cannot sit under itself or one of its subcategories."}
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
 
 class CategoryTranslation(models.Model):
@@ -96,6 +148,15 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.origin_country = self.origin_country.strip().upper()
+        if isinstance(self.option_names, list):
+            self.option_names = [n.strip() if isinstance(n, str) else n for n in self.option_names]
+        problems = option_names_errors(self.option_names)
+        if problems:
+            raise ValidationError({"option_names": problems})
 
 
 class ProductTranslation(models.Model):
@@ -160,6 +221,29 @@ class Variant(models.Model):
     def __str__(self) -> str:
         return self.sku
 
+    def clean(self) -> None:
+        super().clean()
+        self.sku = self.sku.strip()
+        self.barcode = self.barcode.strip()
+        self.price_currency = self.price_currency.upper()
+        errors: dict[str, list[str]] = {}
+        if self.barcode and (problem := barcode_error(self.barcode)):
+            errors["barcode"] = [problem]
+        if (
+            self.compare_at_amount is not None
+            and self.price_amount is not None
+            and self.compare_at_amount < self.price_amount
+        ):
+            errors["compare_at_amount"] = ["A compare-at price must not be below the price."]
+        try:
+            names = self.product.option_names
+        except Product.DoesNotExist:
+            names = None  # the product is checked on its own field
+        if isinstance(names, list) and (problems := variant_options_errors(self.options, names)):
+            errors["options"] = problems
+        if errors:
+            raise ValidationError(errors)
+
 
 class Collection(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
@@ -215,3 +299,77 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt or self.image.name or self.source_url
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A photo whose thumbnails cannot be made is not stored at all.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.refresh_thumbnails()
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        if self.image and not images.thumbnails_current(self.image.name or "", self.thumbnails):
+            try:
+                images.validate_image(self.image)
+            except ValidationError as exc:
+                errors["image"] = exc.messages
+        if not self.image and not self.source_url:
+            errors["image"] = ["Upload a photo or give the URL it comes from."]
+        if self.variant is not None and self.variant.product_id != self.product_id:
+            errors["variant"] = ["The variant belongs to another product."]
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_thumbnails(self) -> None:
+        """Render thumbnails unless the ones on record belong to the current photo."""
+        name = self.image.name or ""
+        if images.thumbnails_current(name, self.thumbnails):
+            return
+        storage = self.image.storage
+        stale = set(self.thumbnails.values())
+        if self.image:
+            try:
+                rendition = images.render_thumbnails(name, storage)
+            except ValidationError as exc:
+                raise ValidationError({"image": exc.messages}) from exc
+            except OSError as exc:
+                raise ValidationError(
+                    {"image": f"The photo file {name} cannot be read: {exc}"}
+                ) from exc
+            self.width, self.height = rendition.width, rendition.height
+            self.thumbnails = rendition.thumbnails
+        else:
+            self.width = self.height = None
+            self.thumbnails = {}
+        images.delete_files(stale - set(self.thumbnails.values()), storage)
+        type(self).objects.filter(pk=self.pk).update(
+            width=self.width, height=self.height, thumbnails=self.thumbnails
+        )
+
+    def thumbnail_url(self, min_width: int = 320) -> str | None:
+        path = images.best_thumbnail(self.thumbnails, min_width)
+        return self.image.storage.url(path) if path else None
+
+
+class SearchDocument(models.Model):
+    """What product search matches: a product's text in one language, already folded into
+    tokens by :mod:`tradewind.catalog.textsearch`.
+
+    Rows are rebuilt by :func:`tradewind.catalog.search.reindex_products`; the database's
+    own full-text index over them (FTS5 on SQLite, a tsvector with GIN on PostgreSQL) is
+    created by this app's migrations and kept in step by the database itself.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="search_documents")
+    language = models.CharField(max_length=10)
+    name = models.TextField()
+    body = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "language"], name="search_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} [{self.language}]"

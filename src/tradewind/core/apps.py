@@ -11,4 +11,4 @@ class CoreConfig(AppConfig):
 
         from tradewind.core import roles
 
-        post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="tradewind.sync_roles")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import AppConfig, apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 OWNER = "Owner"
@@ -52,5 +54,16 @@ def sync_roles() -> None:
         group.permissions.set(permissions_for(role))
 
 
-def sync_roles_after_migrate(**kwargs: Any) -> None:
+def sync_roles_after_migrate(app_config: AppConfig, using: str, **kwargs: Any) -> None:
+    """Sync once per migrate, after every app's permissions exist.
+
+    ``post_migrate`` is sent once per app with models, in INSTALLED_APPS order, and auth
+    creates each app's permissions in its own receiver, so only the last app's signal
+    sees them all; that app's permissions are created here first because receivers run
+    in connection order and this one was connected before auth's.
+    """
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if app_config is not with_models[-1]:
+        return
+    create_permissions(app_config, verbosity=0, using=using)
     sync_roles()

@@ -13,6 +13,8 @@ from defusedxml.common import DefusedXmlException
 
 # The namespace of the ECB's eurofxref files (eurofxref-daily.xml, -hist-90d, -hist).
 ECB_NS = "http://www.ecb.int/vocabulary/2002-08-01/eurofxref"
+# No currency trades near 10 billion units per euro; a larger figure is a corrupt file.
+MAX_RATE = Decimal(10) ** 10
 
 
 class FxFormatError(ValueError):
@@ -43,14 +45,21 @@ def parse_ecb_xml(content: bytes) -> list[QuotedRate]:
     """
     try:
         root = ElementTree.fromstring(content)
-    except (ElementTree.ParseError, DefusedXmlException) as exc:
+    except ElementTree.ParseError as exc:
         raise FxFormatError(f"not well-formed XML: {exc}") from exc
+    except DefusedXmlException as exc:
+        raise FxFormatError(f"unsafe XML refused: {exc}") from exc
     days = [el for el in root.iter(f"{{{ECB_NS}}}Cube") if "time" in el.attrib]
     if not days:
         raise FxFormatError("no <Cube time=...> elements in the ECB namespace were found")
     rates: list[QuotedRate] = []
+    seen: set[tuple[date, str]] = set()
     for day_el in days:
-        rates.extend(_day_rates(day_el))
+        for quoted in _day_rates(day_el):
+            if (quoted.day, quoted.currency) in seen:
+                raise FxFormatError(f"{quoted.currency} is quoted twice on {quoted.day}")
+            seen.add((quoted.day, quoted.currency))
+            rates.append(quoted)
     return rates
 
 
@@ -72,5 +81,7 @@ def _day_rates(day_el: Element) -> list[QuotedRate]:
             raise FxFormatError(f"bad rate {raw_rate!r} for {currency} on {raw_day}") from exc
         if not rate.is_finite() or rate <= 0:
             raise FxFormatError(f"rate for {currency} on {raw_day} must be positive")
+        if rate >= MAX_RATE:
+            raise FxFormatError(f"rate {raw_rate} for {currency} on {raw_day} is too large")
         out.append(QuotedRate(day, currency.upper(), rate))
     return out

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from tradewind.core.money import is_currency, minor_unit
+from tradewind.markets.rounding import RoundingError, default_rule, rule_for
 from tradewind.markets.validators import (
     validate_country,
     validate_currency,
@@ -127,18 +129,13 @@ class Market(models.Model):
     def clean(self) -> None:
         super().clean()
         self.currency = self.currency.upper()
-        errors: dict[str, str] = {}
-        if (
-            self.rounding_increment is not None
-            and self.price_ending is not None
-            and self.price_ending >= self.rounding_increment
-        ):
-            errors["price_ending"] = "The price ending must be smaller than the rounding step."
+        errors = self._rounding_errors()
         if self.merchant_return_days and self.merchant_return_days < self.statutory_return_days:
             errors["merchant_return_days"] = (
-                "A merchant policy cannot be shorter than the statutory withdrawal period."
+                f"A merchant policy cannot be shorter than the statutory withdrawal period "
+                f"({self.statutory_return_days} days)."
             )
-        if self.currency and not errors:
+        if is_currency(self.currency):
             from tradewind.markets.services import missing_rate_message
 
             message = missing_rate_message(self.currency)
@@ -146,6 +143,28 @@ class Market(models.Model):
                 errors["currency"] = message
         if errors:
             raise ValidationError(errors)
+
+    def _rounding_errors(self) -> dict[str, str]:
+        if not is_currency(self.currency):
+            return {}
+        unit = minor_unit(self.currency)
+        errors = {
+            name: f"{self.currency} prices have no unit smaller than {unit}."
+            for name, value in (
+                ("rounding_increment", self.rounding_increment),
+                ("price_ending", self.price_ending),
+            )
+            if value is not None and value % unit
+        }
+        if not errors:
+            try:
+                rule_for(self.currency, self.rounding_increment, self.price_ending)
+            except RoundingError:
+                step = self.rounding_increment or default_rule(self.currency).increment
+                errors["price_ending"] = (
+                    f"The price ending must be smaller than the rounding step ({step})."
+                )
+        return errors
 
 
 class MarketCountry(models.Model):
@@ -178,9 +197,14 @@ class FxRate(models.Model):
 
     currency = models.CharField(max_length=3, validators=[validate_currency])
     rate = models.DecimalField(
-        max_digits=20, decimal_places=10, validators=[MinValueValidator(Decimal("0.0000000001"))]
+        max_digits=20,
+        decimal_places=10,
+        validators=[MinValueValidator(Decimal("0.0000000001"))],
+        help_text="Units of this currency per 1 EUR.",
     )
-    effective_at = models.DateTimeField(db_index=True)
+    effective_at = models.DateTimeField(
+        db_index=True, help_text="The rate applies to prices from this moment on."
+    )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -196,10 +220,14 @@ class FxRate(models.Model):
                 fields=["currency", "effective_at"], name="fx_rate_unique_moment"
             ),
         ]
-        indexes = [models.Index(fields=["currency", "effective_at"])]
 
     def __str__(self) -> str:
-        return f"1 EUR = {self.rate} {self.currency} from {self.effective_at:%Y-%m-%d %H:%M}"
+        return f"1 EUR = {self.rate_shown} {self.currency} from {self.effective_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def rate_shown(self) -> str:
+        """The rate as published (1.088), without the ten stored decimals."""
+        return format(self.rate.normalize(), "f")
 
     def clean(self) -> None:
         super().clean()

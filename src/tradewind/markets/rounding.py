@@ -8,14 +8,9 @@ price of the form ``n * increment + ending``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
-from babel.numbers import get_currency_precision
-
-# Currencies whose prices are shown in whole units even where CLDR lists minor units
-# (IDR has 2 in ISO 4217 but no coin below 1 rupiah circulates and shops price in
-# thousands); the rest follow CLDR (JPY, KRW have 0 decimals already).
-WHOLE_UNIT_CURRENCIES = {"JPY", "KRW", "IDR", "VND", "CLP", "HUF", "TWD", "ISK"}
+from tradewind.core.money import minor_unit
 
 # Default charm endings by currency, as storefronts in those markets commonly price.
 DEFAULT_RULES: dict[str, tuple[str, str]] = {
@@ -51,30 +46,39 @@ class RoundingRule:
             raise RoundingError("price ending must be at least 0 and below the increment")
 
 
-def currency_decimals(currency: str) -> int:
-    if currency.upper() in WHOLE_UNIT_CURRENCIES:
-        return 0
-    return int(get_currency_precision(currency.upper()))
-
-
 def default_rule(currency: str) -> RoundingRule:
     code = currency.upper()
     if code in DEFAULT_RULES:
         increment, ending = DEFAULT_RULES[code]
         return RoundingRule(Decimal(increment), Decimal(ending))
-    return RoundingRule(Decimal(1).scaleb(-currency_decimals(code)))
+    return RoundingRule(minor_unit(code))
 
 
 def rule_for(
     currency: str, increment: Decimal | None = None, ending: Decimal | None = None
 ) -> RoundingRule:
-    """The market's own rule where it sets one, else the currency's default."""
+    """The market's own rule where it sets one, else the currency's default.
+
+    A market setting only a step gets no charm ending; one setting only an ending keeps
+    the currency's default step.
+    """
     if increment is None and ending is None:
         return default_rule(currency)
-    base = default_rule(currency)
-    chosen_increment = increment if increment is not None else base.increment
-    chosen_ending = ending if ending is not None else Decimal(0)
-    return RoundingRule(chosen_increment, chosen_ending)
+    chosen_increment = increment if increment is not None else default_rule(currency).increment
+    return RoundingRule(chosen_increment, ending if ending is not None else Decimal(0))
+
+
+def check_rule_fits(rule: RoundingRule, currency: str) -> None:
+    """Refuse a rule finer than the currency's smallest unit (e.g. 0.5 steps in JPY).
+
+    Such a rule would need a final rounding that leaves the ``n * increment + ending`` grid.
+    """
+    unit = minor_unit(currency)
+    for name, value in (("increment", rule.increment), ("ending", rule.ending)):
+        if value % unit:
+            raise RoundingError(
+                f"the {name} {value} is finer than the smallest {currency.upper()} unit ({unit})"
+            )
 
 
 def round_price(amount: Decimal, currency: str, rule: RoundingRule) -> Decimal:
@@ -87,11 +91,9 @@ def round_price(amount: Decimal, currency: str, rule: RoundingRule) -> Decimal:
     """
     if amount < 0:
         raise RoundingError("a price cannot be negative")
+    check_rule_fits(rule, currency)
     steps = ((amount - rule.ending) / rule.increment).to_integral_value(rounding=ROUND_FLOOR)
     candidate = steps * rule.increment + rule.ending
     if candidate < amount:
         candidate += rule.increment
-    if candidate < 0:  # an amount below the first ending
-        candidate = rule.ending
-    exponent = Decimal(1).scaleb(-currency_decimals(currency))
-    return candidate.quantize(exponent, rounding=ROUND_CEILING)
+    return candidate.quantize(minor_unit(currency))

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from tradewind.catalog.models import Variant
+from tradewind.core.money import minor_unit
 from tradewind.markets.models import Market
 
 
@@ -39,7 +40,19 @@ class PriceOverride(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.compare_at_amount is not None and self.compare_at_amount < self.amount:
-            raise ValidationError(
-                {"compare_at_amount": "A compare-at price must not be below the price."}
-            )
+        errors: dict[str, str] = {}
+        if self.market_id is not None:
+            currency = self.market.currency
+            unit = minor_unit(currency)
+            for name in ("amount", "compare_at_amount"):
+                value = getattr(self, name)
+                if value is not None and value % unit:
+                    errors[name] = f"{currency} prices have no unit smaller than {unit}."
+        if (
+            self.amount is not None
+            and self.compare_at_amount is not None
+            and self.compare_at_amount < self.amount
+        ):
+            errors["compare_at_amount"] = "A compare-at price must not be below the price."
+        if errors:
+            raise ValidationError(errors)

@@ -9,10 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from moneyed import Money
-
 from tradewind.catalog.models import Variant
-from tradewind.core.money import quantize
+from tradewind.core.money import Money, money
 from tradewind.markets.models import Market
 from tradewind.markets.rounding import rule_for
 from tradewind.markets.services import FxTable, fx_table
@@ -35,8 +33,8 @@ def price_variant(
     if override is not None:
         compare = override.compare_at_amount
         return MarketPrice(
-            price=Money(quantize(override.amount, currency), currency),
-            compare_at=Money(quantize(compare, currency), currency) if compare else None,
+            price=money(override.amount, currency),
+            compare_at=money(compare, currency) if compare else None,
             source="override",
             fx_rate=None,
         )

@@ -61,8 +61,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('currency', models.CharField(max_length=3, validators=[tradewind.markets.validators.validate_currency])),
-                ('rate', models.DecimalField(decimal_places=10, max_digits=20, validators=[django.core.validators.MinValueValidator(Decimal('1E-10'))])),
-                ('effective_at', models.DateTimeField(db_index=True)),
+                ('rate', models.DecimalField(decimal_places=10, help_text='Units of this currency per 1 EUR.', max_digits=20, validators=[django.core.validators.MinValueValidator(Decimal('1E-10'))])),
+                ('effective_at', models.DateTimeField(db_index=True, help_text='The rate applies to prices from this moment on.')),
                 ('source', models.CharField(choices=[('ecb', 'European Central Bank reference rate'), ('manual', 'Entered by staff')], default='manual', max_length=10)),
                 ('note', models.CharField(blank=True, max_length=200)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -71,7 +71,6 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'FX rate',
                 'ordering': ['currency', '-effective_at'],
-                'indexes': [models.Index(fields=['currency', 'effective_at'], name='markets_fxr_currenc_cfdb18_idx')],
                 'constraints': [models.UniqueConstraint(fields=('currency', 'effective_at'), name='fx_rate_unique_moment')],
             },
         ),
