@@ -79,8 +79,11 @@ class VariantOut(Schema):
     weight_grams: int | None
     price: Price | None = Field(description="Null when no price can be given (see price_error).")
     compare_at: Price | None
-    price_source: Literal["override", "converted"] | None = Field(
-        description="'override': a fixed market price; 'converted': the base price at FX rate."
+    price_source: Literal["override", "base", "converted"] | None = Field(
+        description=(
+            "'override': a fixed market price; 'base': the base price as entered, the market "
+            "selling in the base currency; 'converted': the base price at the FX rate."
+        )
     )
     price_error: str | None = Field(description="Why the price is missing, if it is.")
 

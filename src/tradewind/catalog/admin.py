@@ -176,8 +176,8 @@ def market_price_rows(product: Product) -> list[PriceRow]:
 def _source_label(quote: MarketPrice) -> str:
     if quote.source == "override":
         return "Fixed price for this market"
-    if quote.fx_rate is None or quote.fx_rate == 1:
-        return "Base price, market rounding"
+    if quote.source == "base" or quote.fx_rate is None:
+        return "Base price, as entered"
     return f"Converted at {quote.fx_rate.normalize():f}"
 
 

@@ -1,4 +1,5 @@
-"""What a variant costs in a market: a fixed override if the brand set one, else the base
+"""What a variant costs in a market: a fixed override if the brand set one; the base price
+as typed where the market sells in the base currency with no adjustment; else the base
 price converted at the rate in force, adjusted and rounded by the market's rule."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tradewind.pricing.models import PriceOverride
 class MarketPrice:
     price: Money
     compare_at: Money | None
-    source: Literal["override", "converted"]
+    source: Literal["override", "base", "converted"]
     fx_rate: Decimal | None  # None when the price did not need converting
 
 
@@ -38,14 +39,23 @@ def price_variant(
             source="override",
             fx_rate=None,
         )
+    adjust = market.price_adjustment_percent
+    compare_at = variant.compare_at_amount
+    if variant.price_currency == currency and not adjust:
+        # A price the brand typed in the market's own currency is kept as typed: charm
+        # rounding is for prices a conversion produced, never for ones chosen by hand.
+        return MarketPrice(
+            price=money(variant.price_amount, currency),
+            compare_at=money(compare_at, currency) if compare_at else None,
+            source="base",
+            fx_rate=None,
+        )
     rate = table.rate(variant.price_currency, currency)
     rule = rule_for(currency, market.rounding_increment, market.price_ending)
-    adjust = market.price_adjustment_percent
 
     def convert(amount: Decimal) -> Money:
         return Money(convert_price(amount, rate, adjust, currency, rule), currency)
 
-    compare_at = variant.compare_at_amount
     return MarketPrice(
         price=convert(variant.price_amount),
         compare_at=convert(compare_at) if compare_at else None,

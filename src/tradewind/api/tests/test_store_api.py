@@ -69,7 +69,7 @@ def test_an_unknown_or_inactive_market_is_not_found(client, store: Store):
 # Prices ----------------------------------------------------------------------------------
 
 
-def test_euro_prices_end_in_99_and_are_written_the_german_way(client, store: Store):
+def test_euro_prices_are_the_base_prices_written_the_german_way(client, store: Store):
     response = client.get("/api/products", {"market": "eu"})
 
     assert response.status_code == 200
@@ -78,10 +78,10 @@ def test_euro_prices_end_in_99_and_are_written_the_german_way(client, store: Sto
     assert page["locale"] == "de-DE"
     shirt = next(p for p in page["items"] if p["handle"] == "linen-shirt")
     small = by_sku(shirt)["SHIRT-S"]
-    # 23.41 EUR rounded up to the next .99; the compare-at price 29.00 likewise.
-    assert small["price"] == {"amount": "23.99", "currency": "EUR", "formatted": f"23,99{NBSP}€"}
-    assert small["compare_at"]["amount"] == "29.99"
-    assert small["price_source"] == "converted"
+    # The store prices in euros: the typed 23.41 stands, no charm rounding.
+    assert small["price"] == {"amount": "23.41", "currency": "EUR", "formatted": f"23,41{NBSP}€"}
+    assert small["compare_at"]["amount"] == "29.00"
+    assert small["price_source"] == "base"
     assert small["price_error"] is None
     assert by_sku(shirt)["SHIRT-M"]["compare_at"] is None
 
@@ -114,7 +114,7 @@ def test_a_country_selects_its_market_and_locale(client, store: Store):
     page = client.get("/api/products", {"country": "at"}).json()
 
     assert (page["market"], page["locale"]) == ("eu", "de-AT")
-    assert page["items"][0]["variants"][0]["price"]["formatted"] == f"€{NBSP}23,99"
+    assert page["items"][0]["variants"][0]["price"]["formatted"] == f"€{NBSP}23,41"
 
 
 def test_a_missing_exchange_rate_leaves_the_price_empty_with_a_reason(client, store: Store):
@@ -138,7 +138,7 @@ def test_a_variant_priced_in_a_currency_without_rate_does_not_hide_the_others(cl
 
     mug = client.get("/api/products/stoneware-mug", {"market": "eu"}).json()["product"]
 
-    assert by_sku(mug)["MUG"]["price"]["amount"] == "12.99"
+    assert by_sku(mug)["MUG"]["price"]["amount"] == "12.00"
     assert by_sku(mug)["MUG-CHF"]["price"] is None
     assert "CHF" in by_sku(mug)["MUG-CHF"]["price_error"]
 

@@ -49,7 +49,6 @@ def price_in(target: Market, item: Variant, **kwargs: Any):
         ("GBP", "16.99"),  # 20 x 0.84 = 16.80
         ("JPY", "3240"),  # 20 x 161.69 = 3233.8, up to tens of yen
         ("AED", "79.92"),  # 20 x 3.9957 = 79.914, no charm rule for AED
-        ("EUR", "20.99"),  # no conversion, still the euro charm rule
     ],
 )
 def test_base_price_converts_into_each_market(currency: str, expected: str) -> None:
@@ -59,6 +58,23 @@ def test_base_price_converts_into_each_market(currency: str, expected: str) -> N
 
     assert result.price == Money(D(expected), currency)
     assert result.source == "converted"
+
+
+def test_a_market_in_the_base_currency_keeps_the_price_as_typed() -> None:
+    # Charm rounding is for converted prices; a price the brand chose by hand stands.
+    result = price_in(market(code="eu", currency="EUR"), variant(compare_at_amount=D("25.00")))
+
+    assert (result.price, result.source) == (Money(D("20.00"), "EUR"), "base")
+    assert result.compare_at == Money(D("25.00"), "EUR")
+
+
+def test_an_adjusted_market_in_the_base_currency_is_rounded() -> None:
+    # 20 EUR + 5% = 21.00, then up to the euro's .99 ending.
+    target = market(code="ie", currency="EUR", price_adjustment_percent=D("5"))
+
+    result = price_in(target, variant())
+
+    assert (result.price, result.source) == (Money(D("21.99"), "EUR"), "converted")
 
 
 def test_the_rate_used_is_reported() -> None:
