@@ -167,6 +167,20 @@ def cmd_export_products(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search_reindex(args: argparse.Namespace) -> int:
+    from tradewind.catalog.search import reindex_products
+
+    print(f"Indexed {reindex_products(None)} products for search.")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tradewind manage", *args.arguments])
+    return 0
+
+
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
@@ -230,6 +244,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = exp_sub.add_parser("products", help="export products as Shopify-format CSV")
     p.add_argument("file", metavar="FILE")
     p.set_defaults(handler=cmd_export_products)
+
+    search = sub.add_parser("search", help="the catalog search index")
+    search_sub = search.add_subparsers(dest="search_command", required=True, metavar="COMMAND")
+    p = search_sub.add_parser("reindex", help="rebuild the search index of every product")
+    p.set_defaults(handler=cmd_search_reindex)
+
+    p = sub.add_parser(
+        "manage",
+        help="run a Django management command (e.g. 'tradewind manage shell')",
+        add_help=False,
+    )
+    p.add_argument("arguments", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=cmd_manage)
     return parser
 
 

@@ -162,3 +162,24 @@ def test_fx_import_from_a_missing_url_is_a_one_line_error(capsys, ecb_server: st
 
     assert code == 2
     assert one_line_error(err) == f"tradewind: error: cannot read {url}: HTTP 404 File not found"
+
+
+def test_search_reindex_makes_every_product_findable(capsys) -> None:
+    from tradewind.catalog.models import Product
+    from tradewind.catalog.search import search_products
+
+    # A bulk write skips the save hooks, as a raw import or SQL fix would.
+    [tee] = Product.objects.bulk_create([Product(handle="tee", name="Harbour Tee")])
+    assert search_products("harbour") == []
+
+    code, out, _ = run(capsys, "search", "reindex")
+
+    assert (code, out.strip()) == (0, "Indexed 1 products for search.")
+    assert search_products("harbour") == [tee.pk]
+
+
+def test_manage_runs_a_django_command(capsys) -> None:
+    code, out, _ = run(capsys, "manage", "showmigrations", "markets")
+
+    assert code == 0
+    assert "[X] 0001_initial" in out
