@@ -106,13 +106,17 @@ def test_owner_creates_markets_and_a_product_then_sees_its_price_everywhere(
     shot(page, "admin-markets")
 
     # The product, with one variant priced in euros, published in all three markets.
+    # Option names and values are typed as plain text, not JSON.
     page.goto(f"{store}/admin/catalog/product/add/")
     page.fill("input[name=handle]", "trail-tee")
     page.fill("input[name=name]", "Trail Tee")
     page.select_option("select[name=status]", "active")
+    page.fill("input[name=tags]", "Summer, Linen")
+    page.fill("input[name=option_names]", "Size")
     page.fill("input[name=hs_code]", "610910")
     page.locator("#variants-group .add-row a").click()
     page.fill("input[name=variants-0-sku]", "TRAIL-TEE-M")
+    page.fill("input[name=variants-0-options]", "M")
     page.fill("input[name=variants-0-price_amount]", "25.00")
     for index, market in enumerate(["Europe (EUR)", "Japan (JPY)", "United States (USD)"]):
         page.locator("#publications-group .add-row a").click()
@@ -123,6 +127,10 @@ def test_owner_creates_markets_and_a_product_then_sees_its_price_everywhere(
     prices = page.get_by_role("group", name="Prices in every market")
     shot(page, "admin-product-prices")
     expect(prices).to_contain_text("JPY")
+    # Saved and shown again, the fields read as they were typed.
+    expect(page.locator("input[name=option_names]")).to_have_value("Size")
+    expect(page.locator("input[name=tags]")).to_have_value("Summer, Linen")
+    expect(page.locator("input[name=variants-0-options]")).to_have_value("M")
 
     # The store API prices it in each market's currency with the market's rounding.
     # EUR is the base currency: the typed price stands. 25 x 1.10 = 27.50 -> 27.99 USD;
@@ -131,12 +139,10 @@ def test_owner_creates_markets_and_a_product_then_sees_its_price_everywhere(
     for code, (amount, currency) in expected.items():
         body = api_json(page, f"{store}/api/products/trail-tee?market={code}")
         assert body["status"] == 200, body
-        price = (
-            body["product"]["variants"][0]["price"]
-            if "product" in body
-            else body["variants"][0]["price"]
-        )
+        variant = body.get("product", body)["variants"][0]
+        price = variant["price"]
         assert (Decimal(price["amount"]), price["currency"]) == (Decimal(amount), currency)
+        assert variant["options"] == {"Size": "M"}
 
     # An unknown market is a client error that names the field.
     body = api_json(page, f"{store}/api/products/trail-tee?market=mars")

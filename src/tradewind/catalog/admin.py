@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, QuerySet
@@ -17,6 +16,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from tradewind.catalog import search, services
+from tradewind.catalog.forms import (
+    ProductForm,
+    VariantForm,
+    VariantInlineFormSet,
+    format_option_values,
+)
 from tradewind.catalog.models import (
     Category,
     CategoryTranslation,
@@ -39,10 +44,6 @@ PREVIEW_WIDTH = 80
 # Imported photo URLs are https; say so now rather than rely on Django's changing default.
 URL_FIELDS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
     models.URLField: {"assume_scheme": "https"}
-}
-# Tags, option names and option values are short JSON lists and objects.
-SMALL_JSON: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
-    models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 }
 
 
@@ -97,6 +98,8 @@ class CategoryAdmin(admin.ModelAdmin):
 
 class VariantInline(admin.TabularInline):
     model = Variant
+    form = VariantForm
+    formset = VariantInlineFormSet
     fields = [
         "sku",
         "options",
@@ -109,7 +112,6 @@ class VariantInline(admin.TabularInline):
     ]
     extra = 0
     show_change_link = True
-    formfield_overrides = SMALL_JSON
 
 
 class ProductTranslationInline(admin.StackedInline):
@@ -196,8 +198,8 @@ class ProductAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "tax_class", "origin_country", "markets"]
     search_fields = ["name", "handle", "variants__sku", "translations__name"]
     list_select_related = ["category"]
+    form = ProductForm
     prepopulated_fields = {"handle": ("name",)}
-    formfield_overrides = SMALL_JSON
     autocomplete_fields = ["category"]
     readonly_fields = ["prices_in_every_market", "created_at", "updated_at"]
     inlines = [VariantInline, ProductTranslationInline, ProductImageInline, PublicationInline]
@@ -280,11 +282,16 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
-    list_display = ["sku", "product", "options", "price_amount", "price_currency", "barcode"]
+    form = VariantForm
+    list_display = ["sku", "product", "option_values", "price_amount", "price_currency", "barcode"]
     list_filter = ["price_currency", "product__status"]
     search_fields = ["sku", "barcode", "product__name", "product__handle"]
     list_select_related = ["product"]
     autocomplete_fields = ["product"]
+
+    @admin.display(description="Option values")
+    def option_values(self, variant: Variant) -> str:
+        return format_option_values(variant.options, variant.product.option_names)
 
 
 @admin.register(ProductTranslation)

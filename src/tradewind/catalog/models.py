@@ -124,18 +124,32 @@ class Product(models.Model):
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
     )
-    tags = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True, help_text="For example Summer, Linen.")
     option_names = models.JSONField(
-        default=list, blank=True, help_text="Up to three option names, e.g. ['Size', 'Colour']."
+        default=list,
+        blank=True,
+        help_text="What the variants differ in, up to three, e.g. Size, Colour.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     tax_class = models.CharField(max_length=10, choices=TaxClass.choices, default=TaxClass.STANDARD)
-    hs_code = models.CharField(max_length=10, blank=True, validators=[hs_code_validator])
-    origin_country = models.CharField(max_length=2, blank=True, validators=[validate_country])
-    weight_grams = models.PositiveIntegerField(null=True, blank=True)
-    length_mm = models.PositiveIntegerField(null=True, blank=True)
-    width_mm = models.PositiveIntegerField(null=True, blank=True)
-    height_mm = models.PositiveIntegerField(null=True, blank=True)
+    hs_code = models.CharField(
+        "HS code",
+        max_length=10,
+        blank=True,
+        validators=[hs_code_validator],
+        help_text="The customs tariff number: 6, 8 or 10 digits.",
+    )
+    origin_country = models.CharField(
+        "country of origin",
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text="Where it was made, as a two-letter code such as PT.",
+    )
+    weight_grams = models.PositiveIntegerField("weight (g)", null=True, blank=True)
+    length_mm = models.PositiveIntegerField("length (mm)", null=True, blank=True)
+    width_mm = models.PositiveIntegerField("width (mm)", null=True, blank=True)
+    height_mm = models.PositiveIntegerField("height (mm)", null=True, blank=True)
     markets = models.ManyToManyField(
         Market, through="Publication", related_name="products", blank=True
     )
@@ -192,18 +206,28 @@ class Publication(models.Model):
 
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
-    sku = models.CharField(max_length=64, unique=True)
+    sku = models.CharField("SKU", max_length=64, unique=True)
     barcode = models.CharField(max_length=32, blank=True, help_text="GTIN / EAN / UPC.")
     options = models.JSONField(
-        default=dict, blank=True, help_text="Option values by name, e.g. {'Size': 'M'}."
+        "option values",
+        default=dict,
+        blank=True,
+        help_text=(
+            "The values of the product's options in the order of its option names, "
+            "separated by '/', e.g. M / Navy for Size, Colour."
+        ),
     )
     price_amount = models.DecimalField(
-        max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
+        "price", max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
     )
     price_currency = models.CharField(
-        max_length=3, default=settings.TRADEWIND_BASE_CURRENCY, validators=[validate_currency]
+        "currency",
+        max_length=3,
+        default=settings.TRADEWIND_BASE_CURRENCY,
+        validators=[validate_currency],
     )
     compare_at_amount = models.DecimalField(
+        "compare-at price",
         max_digits=14,
         decimal_places=4,
         null=True,
@@ -211,7 +235,7 @@ class Variant(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     weight_grams = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Overrides the product's weight."
+        "weight (g)", null=True, blank=True, help_text="Overrides the product's weight."
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -284,9 +308,14 @@ class ProductImage(models.Model):
     )
     image = models.ImageField(upload_to="products/", blank=True)
     source_url = models.URLField(
-        max_length=500, blank=True, help_text="Where an imported image came from."
+        "source URL", max_length=500, blank=True, help_text="Where an imported image came from."
     )
-    alt = models.CharField(max_length=255, blank=True)
+    alt = models.CharField(
+        "alt text",
+        max_length=255,
+        blank=True,
+        help_text="What the photo shows, for screen readers.",
+    )
     position = models.PositiveIntegerField(default=0)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)

@@ -3,6 +3,8 @@ inlines validate like the use cases do, and roles limit who may change what."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,6 +30,7 @@ from tradewind.catalog.models import (
     Variant,
 )
 from tradewind.catalog.search import search_products
+from tradewind.catalog.services import VariantInput
 from tradewind.core.money import format_money
 from tradewind.core.staff import create_staff
 from tradewind.markets.models import FxRate
@@ -208,14 +211,14 @@ def new_product_form(**variant: Any) -> dict[str, Any]:
         "handle": "rain-jacket",
         "status": "active",
         "description": "Keeps you dry.",
-        "tags": "[]",
-        "option_names": '["Size"]',
+        "tags": "",
+        "option_names": "Size",
         "tax_class": "standard",
         "hs_code": "",
         "origin_country": "",
         **inline_management(variants=1),
         "variants-0-sku": "RJ-M",
-        "variants-0-options": '{"Size": "M"}',
+        "variants-0-options": "M",
         "variants-0-price_amount": "120",
         "variants-0-price_currency": "EUR",
         "variants-0-barcode": "",
@@ -236,7 +239,7 @@ def test_adding_a_product_with_a_variant_makes_it_searchable(
 @pytest.mark.parametrize(
     ("variant", "complaint"),
     [
-        ({"options": '{"Colour": "Red"}'}, "Unknown options Colour"),
+        ({"options": "Colour: Red"}, "Unknown options Colour"),
         ({"barcode": "1234567890123"}, "not a valid GTIN"),
         ({"compare_at_amount": "100"}, "must not be below the price"),
     ],
@@ -251,28 +254,240 @@ def test_the_variant_inline_refuses_bad_variants(
 
 
 def test_the_product_form_refuses_more_than_three_options(staff: Client) -> None:
-    form = new_product_form() | {"option_names": '["A", "B", "C", "D"]'}
+    form = new_product_form() | {"option_names": "A, B, C, D", "variants-0-options": "1/2/3/4"}
     response = staff.post(admin_url(Product, "add"), form)
-    assert "at most 3 options" in response.content.decode()
+    assert response.status_code == 200
+    assert product_form(response).errors["option_names"] == [
+        "A product has at most 3 options, not 4."
+    ]
+    assert variant_form(response).errors["options"] == ["Correct the product's option names first."]
+    assert not Product.objects.exists()
 
 
-def test_renaming_an_option_requires_updating_the_variants_too(
+def test_renaming_an_option_carries_the_values_typed_in_order_over(
     staff: Client, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(admin_url(Product, "add"), new_product_form())
     product = Product.objects.get(handle="rain-jacket")
     variant = product.variants.get()
-    form = new_product_form() | {
-        "option_names": '["Jacket size"]',
+    edit = new_product_form() | {
         "variants-INITIAL_FORMS": 1,
         "variants-0-id": variant.pk,
         "variants-0-product": product.pk,
     }
-    response = staff.post(admin_url(Product, "change", product.pk), form)
+
+    by_old_name = edit | {"option_names": "Jacket size", "variants-0-options": "Size: M"}
+    response = staff.post(admin_url(Product, "change", product.pk), by_old_name)
     assert "Unknown options Size" in response.content.decode()
     product.refresh_from_db()
     assert product.option_names == ["Size"]
+
+    response = staff.post(
+        admin_url(Product, "change", product.pk), edit | {"option_names": "Jacket size"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product.refresh_from_db()
+    variant.refresh_from_db()
+    assert (product.option_names, variant.options) == (["Jacket size"], {"Jacket size": "M"})
+
+
+def product_form(response: Any) -> Any:
+    return response.context["adminform"].form
+
+
+def variant_form(response: Any, index: int = 0) -> Any:
+    (variants,) = [f for f in response.context["inline_admin_formsets"] if f.opts.model is Variant]
+    return variants.formset.forms[index]
+
+
+def input_value(page: str, name: str) -> str | None:
+    """The value a text input shows, or None when the page has no such input."""
+    tag = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*>', page)
+    if tag is None:
+        return None
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+SIZE_AND_COLOUR = {
+    "tags": "a, b",
+    "option_names": "Size, Colour",
+    "variants-0-options": "M / Navy",
+}
+
+
+def test_tags_option_names_and_option_values_are_typed_as_plain_text(staff: Client) -> None:
+    response = staff.post(admin_url(Product, "add"), new_product_form() | SIZE_AND_COLOUR)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product = Product.objects.get(handle="rain-jacket")
+    assert (product.tags, product.option_names) == (["a", "b"], ["Size", "Colour"])
+    assert product.variants.get().options == {"Size": "M", "Colour": "Navy"}
+
+
+def test_the_change_page_shows_the_values_as_they_were_typed(staff: Client) -> None:
+    staff.post(admin_url(Product, "add"), new_product_form() | SIZE_AND_COLOUR)
+    product = Product.objects.get(handle="rain-jacket")
+
+    page = staff.get(admin_url(Product, "change", product.pk)).content.decode()
+
+    assert input_value(page, "tags") == "a, b"
+    assert input_value(page, "option_names") == "Size, Colour"
+    assert input_value(page, "variants-0-options") == "M / Navy"
+    assert 'placeholder="Size / Colour"' in page
+    assert "Values for Size / Colour, in that order" in page
+    assert not re.search(r'<textarea[^>]*name="(tags|option_names|variants-\S+-options)"', page)
+    assert input_value(page, "variants-__prefix__-options") == ""
+
+
+def test_a_new_product_starts_with_empty_fields_not_empty_json(staff: Client) -> None:
+    page = staff.get(admin_url(Product, "add")).content.decode()
+    assert input_value(page, "tags") == ""
+    assert input_value(page, "option_names") == ""
+    assert input_value(page, "variants-__prefix__-options") == ""
+    assert "in the order of its option names" in page
+    assert "leave empty" not in page  # its option names are still to be typed on this page
+
+
+def test_a_wrong_number_of_option_values_is_refused_at_the_field(staff: Client) -> None:
+    form = new_product_form() | SIZE_AND_COLOUR | {"variants-0-options": "M"}
+
+    response = staff.post(admin_url(Product, "add"), form)
+
+    message = "This product's options are Size / Colour: give 2 values separated by '/'."
+    assert response.status_code == 200
+    assert variant_form(response).errors == {"options": [message]}
+    assert html.escape(message) in response.content.decode()
+    assert input_value(response.content.decode(), "variants-0-options") == "M"
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Size: M, colour: Navy", {"Size": "M", "Colour": "Navy"}),
+        ("colour: Navy, size: M", {"Colour": "Navy", "Size": "M"}),
+        ("S/M / Navy", {"Size": "S/M", "Colour": "Navy"}),
+        ("  L/Navy ", {"Size": "L", "Colour": "Navy"}),
+    ],
+)
+def test_option_values_may_be_named_and_may_hold_a_slash(
+    staff: Client, typed: str, stored: dict[str, str]
+) -> None:
+    form = new_product_form() | SIZE_AND_COLOUR | {"variants-0-options": typed}
+    response = staff.post(admin_url(Product, "add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Variant.objects.get().options == stored
+
+
+def test_a_value_holding_the_separator_is_shown_so_it_reads_back_the_same(
+    staff: Client,
+) -> None:
+    form = (
+        new_product_form() | SIZE_AND_COLOUR | {"variants-0-options": "Size: S / M, Colour: Navy"}
+    )
+    staff.post(admin_url(Product, "add"), form)
+    product = Product.objects.get()
+    page = staff.get(admin_url(Product, "change", product.pk)).content.decode()
+    shown = input_value(page, "variants-0-options")
+    assert shown == "Size: S / M, Colour: Navy"
+
+    response = staff.post(
+        admin_url(Product, "change", product.pk),
+        form
+        | {
+            "variants-INITIAL_FORMS": 1,
+            "variants-0-id": product.variants.get().pk,
+            "variants-0-product": product.pk,
+            "variants-0-options": shown,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Variant.objects.get().options == {"Size": "S / M", "Colour": "Navy"}
+
+
+def test_a_value_named_twice_is_refused(staff: Client) -> None:
+    form = new_product_form() | SIZE_AND_COLOUR | {"variants-0-options": "Size: M, size: L"}
+    response = staff.post(admin_url(Product, "add"), form)
+    assert variant_form(response).errors == {"options": ["Size is given twice."]}
+
+
+def test_tags_are_trimmed_and_repeats_dropped(staff: Client) -> None:
+    form = new_product_form() | {"tags": " Summer, Linen,, summer , Bestseller, LINEN "}
+    staff.post(admin_url(Product, "add"), form)
+    assert Product.objects.get().tags == ["Summer", "Linen", "Bestseller"]
+
+
+def test_an_empty_new_variant_row_is_ignored(staff: Client) -> None:
+    form = new_product_form() | {
+        "variants-TOTAL_FORMS": 2,
+        "variants-1-sku": "",
+        "variants-1-options": "",
+        "variants-1-price_amount": "",
+        "variants-1-price_currency": "EUR",
+        "variants-1-position": 0,
+    }
+    response = staff.post(admin_url(Product, "add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(Variant.objects.values_list("sku", flat=True)) == ["RJ-M"]
+
+
+def test_a_product_without_options_takes_no_option_values(staff: Client) -> None:
+    form = new_product_form() | {"option_names": "", "variants-0-options": "M"}
+    response = staff.post(admin_url(Product, "add"), form)
+    assert variant_form(response).errors == {
+        "options": ["This product has no options, so its variants take no option values."]
+    }
+
+    response = staff.post(admin_url(Product, "add"), form | {"variants-0-options": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Variant.objects.get().options == {}
+
+
+def test_the_variant_page_reads_values_by_the_chosen_products_options(
+    staff: Client, make_product: MakeProduct
+) -> None:
+    staff.post(admin_url(Product, "add"), new_product_form() | SIZE_AND_COLOUR)
+    variant = Variant.objects.get(sku="RJ-M")
+    hat = make_product(
+        "wool-hat",
+        "Wool Hat",
+        option_names=["Colour"],
+        variants=[VariantInput("HAT-GREY", Decimal("30"), options={"Colour": "Grey"})],
+    )
+
+    page = staff.get(admin_url(Variant, "change", variant.pk)).content.decode()
+    assert input_value(page, "options") == "M / Navy"
+    assert "Values for Size / Colour" in page
+    listing = staff.get(admin_url(Variant, "changelist")).content.decode()
+    assert "M / Navy" in listing
+
+    edit = {
+        "product": variant.product_id,
+        "sku": "RJ-M",
+        "options": "L / Navy",
+        "price_amount": "120",
+        "price_currency": "EUR",
+        "barcode": "",
+        "position": 0,
+    }
+    assert staff.post(admin_url(Variant, "change", variant.pk), edit).status_code == 302
+    variant.refresh_from_db()
+    assert variant.options == {"Size": "L", "Colour": "Navy"}
+
+    # Moved to the hat, the same text is read by the hat's single option.
+    response = staff.post(admin_url(Variant, "change", variant.pk), edit | {"product": hat.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    variant.refresh_from_db()
+    assert variant.options == {"Colour": "L / Navy"}
+
+
+def test_product_fields_have_human_labels(staff: Client) -> None:
+    page = staff.get(admin_url(Product, "add")).content.decode()
+    for label in ["HS code", "Country of origin", "Weight (g)", "Length (mm)", "Height (mm)"]:
+        assert f">{label}:</label>" in page, label
+    assert "Hs code" not in page
 
 
 def test_an_uploaded_photo_gets_thumbnails_and_a_preview(staff: Client, product: Product) -> None:
