@@ -8,10 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+
+# Argon2 as configured costs ~100 ms a hash; tests that are not about hashing use a fast one.
+PRODUCTION_HASHERS = list(django_settings.PASSWORD_HASHERS)
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_HASHERS]
 
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings: Any, tmp_path: Path) -> None:
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
@@ -25,3 +31,9 @@ def _isolated_files(settings: Any, tmp_path: Path) -> None:
 def static_root(settings: Any) -> Path:
     path: Path = settings.STATIC_ROOT
     return path
+
+
+@pytest.fixture
+def production_hashers(settings: Any) -> None:
+    """For tests about how passwords are stored: the hashers a real install uses."""
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS

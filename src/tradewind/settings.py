@@ -42,6 +42,12 @@ INSTALLED_APPS = [
     "tradewind.catalog",
     "tradewind.pricing",
     "tradewind.tax",
+    "tradewind.inventory",
+    "tradewind.shipping",
+    "tradewind.customers",
+    "tradewind.orders",
+    "tradewind.payments",
+    "tradewind.checkout",
     "tradewind.api",
 ]
 
@@ -94,11 +100,10 @@ def _database() -> dict[str, Any]:
                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
             ),
         }
-        config["TEST"] = (
-            {"NAME": str(DATA_DIR / "test.sqlite3")}
-            if env_bool("TRADEWIND_TEST_DB_ON_DISK", default=False)
-            else {}
-        )
+        # A file, not shared-cache memory: threads in concurrency tests each open their own
+        # connection, and shared cache reports "table is locked" instead of waiting on
+        # busy_timeout. pytest-django adds the xdist worker suffix to the name.
+        config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
     return config
 
 
@@ -110,6 +115,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Argon2 hashes new passwords; the others still verify hashes stored before and are
+# upgraded to Argon2 at the next successful sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
 LANGUAGE_CODE = "en"

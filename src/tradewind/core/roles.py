@@ -26,11 +26,48 @@ EDIT = ("view", "add", "change", "delete")
 # role -> {app_label: actions}; "*" grants every permission of every app.
 ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]] | str] = {
     OWNER: ALL,
-    OPERATOR: {"markets": EDIT, "catalog": EDIT, "pricing": EDIT},
-    MARKETER: {"markets": VIEW, "catalog": EDIT, "pricing": EDIT},
-    PLANNER: {"markets": VIEW, "catalog": VIEW, "pricing": VIEW},
-    RISK: {"markets": VIEW, "catalog": VIEW},
-    SUPPORT: {"markets": VIEW, "catalog": VIEW, "pricing": VIEW},
+    OPERATOR: {
+        app: EDIT
+        for app in (
+            "markets",
+            "catalog",
+            "pricing",
+            "tax",
+            "inventory",
+            "shipping",
+            "customers",
+            "orders",
+            "payments",
+        )
+    },
+    MARKETER: {"markets": VIEW, "catalog": EDIT, "pricing": EDIT, "customers": VIEW},
+    PLANNER: {
+        "markets": VIEW,
+        "catalog": VIEW,
+        "pricing": VIEW,
+        "inventory": EDIT,
+        "shipping": VIEW,
+        "orders": VIEW,
+    },
+    RISK: {
+        "markets": VIEW,
+        "catalog": VIEW,
+        "tax": VIEW,
+        "customers": VIEW,
+        "orders": VIEW,
+        "payments": VIEW,
+    },
+    # Support answers shoppers: sees their orders and stock, fixes addresses, runs returns.
+    SUPPORT: {
+        "markets": VIEW,
+        "catalog": VIEW,
+        "pricing": VIEW,
+        "inventory": VIEW,
+        "shipping": VIEW,
+        "customers": ("view", "change"),
+        "orders": ("view", "change"),
+        "payments": VIEW,
+    },
 }
 ROLES = tuple(ROLE_GRANTS)
 
