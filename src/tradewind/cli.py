@@ -70,10 +70,36 @@ def cmd_createstaff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from tradewind.api.auth import issue_token
+
+    user = get_user_model().objects.filter(username__iexact=args.email).first()
+    if user is None:
+        raise CommandError(f"No staff account for {args.email}; create it with 'createstaff'.")
+    if args.days is not None and args.days < 1:
+        raise CommandError("--days must be 1 or more.")
+    expires_at = None if args.days is None else timezone.now() + timedelta(days=args.days)
+    try:
+        issued = issue_token(user, args.name, expires_at=expires_at)
+    except ValidationError as exc:
+        raise CommandError("; ".join(exc.messages)) from exc
+    until = f"until {expires_at:%Y-%m-%d}" if expires_at else "without expiry"
+    print(f"API token '{issued.token.name}' for {user.get_username()} created ({until}).")
+    print(f"Token: {issued.secret}")
+    print("Store it now: it is not shown again. Send it as 'Authorization: Bearer <token>'.")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from tradewind.core.server import serve
 
-    serve(args.host, args.port, workers=args.workers)
+    serve(args.host, args.port, workers=args.workers, with_worker=not args.no_worker)
     return 0
 
 
@@ -108,10 +134,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
 
     from tradewind.demo import DemoError, build_demo
+    from tradewind.demo.builder import check_size
 
+    try:
+        check_size(args.products, args.customers)
+    except DemoError as exc:
+        raise CommandError(str(exc)) from exc
     _migrate()
     try:
-        build_demo(seed=args.seed, products=args.products, out=sys.stdout)
+        build_demo(seed=args.seed, products=args.products, customers=args.customers, out=sys.stdout)
     except DemoError as exc:
         raise CommandError(str(exc)) from exc
     owner = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
@@ -127,7 +158,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     from tradewind.core.server import serve
 
-    serve(args.host, args.port, workers=args.workers)
+    serve(args.host, args.port, workers=args.workers, with_worker=not args.no_worker)
     return 0
 
 
@@ -174,6 +205,20 @@ def cmd_search_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.db import DatabaseError
+
+    from tradewind.core.worker import run
+
+    if args.interval <= 0:
+        raise CommandError("--interval must be above 0 seconds.")
+    try:
+        run(interval=args.interval, once=args.once)
+    except DatabaseError as exc:
+        raise CommandError(f"worker cycle failed: {exc}".splitlines()[0]) from exc
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -186,6 +231,11 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
     parser.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: 2 per core + 1)"
+    )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background event worker (run 'tradewind worker' yourself)",
     )
 
 
@@ -205,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build the demo brand and serve it")
     p.add_argument("--seed", type=int, default=42, help="random seed (same seed, same store)")
     p.add_argument("--products", type=int, default=200, help="how many products")
+    p.add_argument(
+        "--customers", type=int, default=2000, help="customers with two years of order history"
+    )
     p.add_argument("--no-serve", action="store_true", help="only build the demo data")
     p.add_argument("--owner-password", help="default: a generated one, printed once")
     _add_server_options(p)
@@ -223,6 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--password", help="default: a generated one, printed once")
     p.set_defaults(handler=cmd_createstaff)
+
+    token = sub.add_parser("token", help="staff API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="COMMAND")
+    p = token_sub.add_parser("create", help="create an admin API token for a staff account")
+    p.add_argument("email", metavar="EMAIL")
+    p.add_argument("--name", default="API", help="what the token is for (default: API)")
+    p.add_argument("--days", type=int, help="expire after this many days (default: never)")
+    p.set_defaults(handler=cmd_token_create)
 
     fx_parser = sub.add_parser("fx", help="exchange rates")
     fx_sub = fx_parser.add_subparsers(dest="fx_command", required=True, metavar="COMMAND")
@@ -249,6 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
     search_sub = search.add_subparsers(dest="search_command", required=True, metavar="COMMAND")
     p = search_sub.add_parser("reindex", help="rebuild the search index of every product")
     p.set_defaults(handler=cmd_search_reindex)
+
+    p = sub.add_parser(
+        "worker",
+        help="deliver outbox events (order updates, emails) and expire stock holds and payments",
+    )
+    p.add_argument("--once", action="store_true", help="run one cycle and exit (for cron)")
+    p.add_argument(
+        "--interval", type=float, default=5.0, help="seconds between cycles (default: 5)"
+    )
+    p.set_defaults(handler=cmd_worker)
 
     p = sub.add_parser(
         "manage",

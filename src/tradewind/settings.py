@@ -154,6 +154,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Mail is written to files under the data dir until an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "TRADEWIND_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "outbox-mail"
+EMAIL_HOST = os.environ.get("TRADEWIND_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TRADEWIND_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("TRADEWIND_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TRADEWIND_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TRADEWIND_EMAIL_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("TRADEWIND_EMAIL_FROM", "orders@localhost")
+
 LOGIN_URL = "admin:login"
 
 # The store's own currency: base prices are entered in it and every market converts from it.

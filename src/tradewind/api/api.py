@@ -6,7 +6,7 @@ installed app), never from a CDN, so it works on an offline or self-hosted insta
 
 from ninja import NinjaAPI
 
-from tradewind.api import errors, store
+from tradewind.api import account, admin_api, checkout, errors, store, webhooks
 
 api = NinjaAPI(
     title="Tradewind API",
@@ -19,3 +19,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", store.router)
+api.add_router("/admin/", admin_api.router)
+api.add_router("/", webhooks.router)
+api.add_router("/", checkout.router)
+api.add_router("/", account.router)

@@ -1,7 +1,8 @@
-"""Models shared by every app: the transactional outbox of domain events."""
+"""Models shared by every app: the transactional outbox of domain events and staff API tokens."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
@@ -38,3 +39,29 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.pk}"
+
+
+class StaffToken(models.Model):
+    """A staff member's key to the admin API, acting with that member's permissions.
+
+    Only a SHA-256 hash of the secret is stored: the secret is shown once, when the token
+    is created, and a leaked database copy lets nobody in. The first characters are kept in
+    the clear so staff can tell their tokens apart.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'ERP sync'.")
+    key_prefix = models.CharField(max_length=8, help_text="The secret's first characters.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"

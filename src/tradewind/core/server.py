@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -27,8 +29,23 @@ def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
-def serve(host: str, port: int, workers: int | None = None) -> None:
+def _start_event_worker() -> subprocess.Popen[bytes]:
+    """The background worker that turns payments into paid orders and sends the emails."""
+    return subprocess.Popen([sys.executable, "-m", "tradewind", "worker", "--interval", "5"])
+
+
+def serve(host: str, port: int, workers: int | None = None, *, with_worker: bool = True) -> None:
     print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    event_worker = _start_event_worker() if with_worker else None
+    try:
+        _run_gunicorn(host, port, workers)
+    finally:
+        if event_worker is not None:
+            event_worker.terminate()
+            event_worker.wait(timeout=10)
+
+
+def _run_gunicorn(host: str, port: int, workers: int | None) -> None:
     _Server(
         {
             "bind": f"{host}:{port}",

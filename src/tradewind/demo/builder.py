@@ -5,21 +5,26 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import TextIO
 
 from django.db import transaction
+from django.utils import timezone
 
 from tradewind.catalog.models import Product, Variant
 from tradewind.catalog.search import reindex_products
 from tradewind.core.money import format_money
 from tradewind.demo import catalog
+from tradewind.demo.history import build_history
 from tradewind.demo.markets import MARKET_FACTS, create_markets, load_rates
+from tradewind.demo.operations import create_operations
 from tradewind.demo.plan import MAX_PRODUCTS, plan_catalog
 from tradewind.demo.words import BRAND, BRAND_CITY
 from tradewind.markets.models import Market, MarketCountry
 from tradewind.pricing.services import prices_in_market
 
 PROGRESS_STEPS = 4  # progress lines while pictures are drawn
+MAX_CUSTOMERS = 10_000_000
 
 
 class DemoError(ValueError):
@@ -33,7 +38,22 @@ class DemoResult:
     seconds: float
 
 
-def build_demo(*, seed: int = 42, products: int = 200, out: TextIO | None = None) -> DemoResult:
+def check_size(products: int, customers: int) -> None:
+    """Refuse sizes the demo cannot build, before anything touches the database."""
+    if not 1 <= products <= MAX_PRODUCTS:
+        raise DemoError(f"--products must be between 1 and {MAX_PRODUCTS}, not {products}.")
+    if not 0 <= customers <= MAX_CUSTOMERS:
+        raise DemoError(f"--customers must be between 0 and {MAX_CUSTOMERS:,}, not {customers}.")
+
+
+def build_demo(
+    *,
+    seed: int = 42,
+    products: int = 200,
+    customers: int = 0,
+    out: TextIO | None = None,
+    today: date | None = None,
+) -> DemoResult:
     """Load the demo brand into an empty store, reporting progress to ``out``.
 
     A store that already has markets or products is left as it is (the result says
@@ -41,8 +61,7 @@ def build_demo(*, seed: int = 42, products: int = 200, out: TextIO | None = None
     transaction; picture files of a failed build are removed again.
     """
     stream = out or sys.stdout
-    if not 1 <= products <= MAX_PRODUCTS:
-        raise DemoError(f"--products must be between 1 and {MAX_PRODUCTS}, not {products}.")
+    check_size(products, customers)
     started = time.perf_counter()
 
     def say(text: str) -> None:
@@ -82,6 +101,25 @@ def build_demo(*, seed: int = 42, products: int = 200, out: TextIO | None = None
             say(f"  Pictures: {pictures:,} images with thumbnails")
             indexed = reindex_products(None)
             say(f"  Search index: {indexed:,} products")
+            ops = create_operations(seed, markets)
+            say(
+                f"  Operations: {ops.warehouses} warehouses, {ops.units:,} units in stock, "
+                f"{ops.zones} shipping zones with {ops.methods} methods"
+            )
+            if customers:
+                history = build_history(
+                    seed=seed,
+                    customers=customers,
+                    markets=markets,
+                    today=today or timezone.localdate(),
+                    say=say,
+                )
+                say(
+                    f"  History: {history.customers:,} customers, {history.orders:,} orders "
+                    f"with {history.lines:,} lines, {history.shipments:,} shipments, "
+                    f"{history.returns:,} returns, {history.refunds:,} refunds "
+                    f"in {history.seconds:.1f} s"
+                )
     except BaseException:
         catalog.delete_files(written)
         raise

@@ -51,6 +51,7 @@ __all__ = [
     "release_reservation",
     "reserve",
     "restock",
+    "return_committed",
 ]
 
 INCOMING_REASONS = (StockMovement.Reason.RESTOCK, StockMovement.Reason.RETURN)
@@ -117,6 +118,41 @@ def release_reservation(reference: str) -> int:
     """Cancel a hold; returns the units made available again (0 if nothing was held)."""
     with transaction.atomic():
         return _release(_lock_held(Reservation.objects.filter(reference=reference)))
+
+
+def return_committed(reference: str, *, reason: str, note: str = "") -> int:
+    """Put the units committed under ``reference`` back on hand, e.g. for a paid order
+    cancelled before it shipped; returns how many units came back.
+
+    ``reason`` is the ledger reason (one of :data:`INCOMING_REASONS`). The reservations
+    become released, so a repeated call finds nothing committed and returns 0.
+    """
+    if reason not in INCOMING_REASONS:
+        choices = ", ".join(INCOMING_REASONS)
+        raise ValidationError({"reason": f"Restock reason must be one of: {choices}."})
+    with transaction.atomic():
+        committed = list(
+            Reservation.objects.filter(reference=reference, status=Reservation.Status.COMMITTED)
+            .select_for_update()
+            .order_by("variant_id", "warehouse_id", "id")
+        )
+        for stock_key, quantity in _per_stock(committed).items():
+            Stock.objects.filter(variant_id=stock_key[0], warehouse_id=stock_key[1]).update(
+                on_hand=F("on_hand") + quantity
+            )
+        _mark(committed, Reservation.Status.RELEASED)
+        StockMovement.objects.bulk_create(
+            StockMovement(
+                variant_id=r.variant_id,
+                warehouse_id=r.warehouse_id,
+                delta=r.quantity,
+                reason=reason,
+                reference=reference,
+                note=note,
+            )
+            for r in committed
+        )
+    return sum(r.quantity for r in committed)
 
 
 def release_expired(now: datetime | None = None) -> int:

@@ -142,7 +142,14 @@ def _release_stock(order: Order) -> None:
         return
     from tradewind.inventory import services as inventory
 
-    inventory.release_reservation(order.reservation_reference)
+    # A paid order's stock was already committed (taken off the shelf count); it is
+    # restocked instead of released.
+    if not inventory.release_reservation(order.reservation_reference):
+        inventory.return_committed(
+            order.reservation_reference,
+            reason="restock",
+            note=f"Order {order.number} cancelled",
+        )
 
 
 # --- placing ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from tradewind.customers import services
 from tradewind.customers.models import Customer
 from tradewind.markets.tests.factories import market
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_hashers")]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "Tide-lantern-47"
 
