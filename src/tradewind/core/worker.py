@@ -32,6 +32,10 @@ class CycleReport:
     expired_payments: int
     failing: int
 
+    @property
+    def idle(self) -> bool:
+        return not (self.delivered or self.released_units or self.expired_payments or self.failing)
+
     def summary(self) -> str:
         line = (
             f"outbox: {self.delivered} delivered, {self.failing} failing; "
@@ -99,7 +103,10 @@ def run(
     cycles = 0
     while True:
         try:
-            out(run_cycle().summary())
+            report = run_cycle()
+            # A quiet store should not fill the log: idle cycles print only when run once.
+            if once or not report.idle:
+                out(report.summary())
         except Exception as error:
             if once:
                 raise

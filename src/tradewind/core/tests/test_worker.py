@@ -15,7 +15,7 @@ from django.utils import timezone
 from tradewind.catalog.models import Product, Variant
 from tradewind.cli import main
 from tradewind.core.models import OutboxEvent
-from tradewind.core.worker import run
+from tradewind.core.worker import CycleReport, run
 from tradewind.inventory import services as inventory
 from tradewind.inventory.models import MarketWarehouse, Reservation, Stock, Warehouse
 from tradewind.markets.tests.factories import market
@@ -143,6 +143,25 @@ def test_the_loop_keeps_going_after_a_cycle_fails(
 
     assert calls == [0.5, 0.5]
     assert all(line.endswith("cycle failed: RuntimeError: database restarting") for line in lines)
+
+
+def test_idle_cycles_print_nothing_in_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    cycles = iter([CycleReport(0, 0, 0, 0), CycleReport(1, 0, 0, 0)])
+    monkeypatch.setattr("tradewind.core.worker.run_cycle", lambda **_: next(cycles))
+
+    sleeps: list[float] = []
+
+    def stop_after_two(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise KeyboardInterrupt
+
+    lines: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        run(interval=1, out=lines.append, sleep=stop_after_two)
+
+    assert len(lines) == 1
+    assert "outbox: 1 delivered" in lines[0]
 
 
 def test_a_bad_interval_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
