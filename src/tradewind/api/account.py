@@ -28,7 +28,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie
 from pydantic import Field, StringConstraints
 
-from tradewind.api.checkout import TEXT, AddressIn, Amount
+from tradewind.api.checkout import TEXT, AddressIn, Amount, amount_out
 from tradewind.api.errors import Message, NotFound, ValidationErrors
 from tradewind.checkout import services as checkout
 from tradewind.checkout.models import Cart
@@ -194,10 +194,6 @@ class ReturnOut(Schema):
     reason_code: str
     note: str
     lines: list[ShippedLine]
-
-
-def _amount(value: Any) -> Amount:
-    return Amount(amount=format(value.amount, "f"), currency=value.currency.code)
 
 
 def _invalid(exc: ValidationError, *, general: str) -> NinjaValidationError:
@@ -383,7 +379,7 @@ def _summary_fields(order: Order) -> dict[str, Any]:
         "number": order.number,
         "status": order.status,
         "placed_at": order.placed_at,
-        "total": _amount(order.total),
+        "total": amount_out(order.total),
         "currency": order.currency,
     }
 
@@ -428,10 +424,10 @@ def get_order(request: HttpRequest, number: OrderNumber) -> OrderDetail:
     order = _my_order(request, number)
     return OrderDetail(
         **_summary_fields(order),
-        subtotal=_amount(order.subtotal),
-        shipping=_amount(order.shipping),
-        tax=_amount(order.tax),
-        duty=_amount(order.duty),
+        subtotal=amount_out(order.subtotal),
+        shipping=amount_out(order.shipping),
+        tax=amount_out(order.tax),
+        duty=amount_out(order.duty),
         shipping_address=order.shipping_address,
         delivery_promise_from=order.delivery_promise_from,
         delivery_promise_to=order.delivery_promise_to,
@@ -443,7 +439,7 @@ def get_order(request: HttpRequest, number: OrderNumber) -> OrderDetail:
                 options=line.options,
                 quantity=line.quantity,
                 unit_price=Amount(amount=format(line.unit_price, "f"), currency=line.currency),
-                total=_amount(line.total),
+                total=amount_out(line.total),
             )
             for line in order.lines.all()
         ],

@@ -159,12 +159,12 @@ class OrderOut(Schema):
     payment: PaymentOut | None
 
 
-def _amount(value: Any) -> Amount:
+def amount_out(value: Any) -> Amount:
     return Amount(amount=format(value.amount, "f"), currency=value.currency.code)
 
 
 def _maybe(value: Any) -> Amount | None:
-    return None if value is None else _amount(value)
+    return None if value is None else amount_out(value)
 
 
 def _invalid(exc: ValidationError, source: str = "body") -> NinjaValidationError:
@@ -200,7 +200,7 @@ def _cart_out(cart: Cart) -> CartOut:
             method_id=cart.shipping_method_id,
             name=cart.shipping_method_name,
             carrier=cart.shipping_carrier,
-            price=_amount(totals.shipping),
+            price=amount_out(totals.shipping),
             arrives_from=cart.arrives_from,
             arrives_to=cart.arrives_to,
         )
@@ -219,10 +219,10 @@ def _cart_out(cart: Cart) -> CartOut:
                 name=line.name,
                 options=line.options,
                 quantity=line.quantity,
-                unit_price=_amount(line.unit_price),
-                total=_amount(line.total),
-                tax=_amount(line.tax),
-                duty=_amount(line.duty),
+                unit_price=amount_out(line.unit_price),
+                total=amount_out(line.total),
+                tax=amount_out(line.tax),
+                duty=amount_out(line.duty),
             )
             for line in totals.lines
         ],
@@ -230,12 +230,12 @@ def _cart_out(cart: Cart) -> CartOut:
         shipping_method=shipping,
         totals=TotalsOut(
             prices_include_tax=totals.prices_include_tax,
-            subtotal=_amount(totals.subtotal),
+            subtotal=amount_out(totals.subtotal),
             shipping=_maybe(totals.shipping),
             tax=_maybe(totals.tax),
             duty=_maybe(totals.duty),
             due_on_delivery=_maybe(totals.due_on_delivery),
-            total=_amount(totals.total),
+            total=amount_out(totals.total),
         ),
         order_number=_order_number(placed),
     )
@@ -330,7 +330,7 @@ def shipping_options(request: HttpRequest, token: Token) -> list[ShippingOut]:
             method_id=o.method_id,
             name=o.name,
             carrier=o.carrier,
-            price=_amount(o.price),
+            price=amount_out(o.price),
             arrives_from=o.arrives_from,
             arrives_to=o.arrives_to,
         )
@@ -384,17 +384,17 @@ def place_order(
             number=order.number,
             status=order.status,
             created=placed.created,
-            subtotal=_amount(order.subtotal),
-            shipping=_amount(order.shipping),
-            tax=_amount(order.tax),
-            duty=_amount(order.duty),
-            total=_amount(order.total),
+            subtotal=amount_out(order.subtotal),
+            shipping=amount_out(order.shipping),
+            tax=amount_out(order.tax),
+            duty=amount_out(order.duty),
+            total=amount_out(order.total),
             payment=None
             if payment is None
             else PaymentOut(
                 status=payment.status,
                 method=payment.method,
-                amount=_amount(payment.amount),
+                amount=amount_out(payment.amount),
                 message=payment.message,
                 code=payment.code,
                 action=payment.action,
