@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "tradewind.orders",
     "tradewind.payments",
     "tradewind.checkout",
+    "tradewind.analytics",
+    "tradewind.insights",
+    "tradewind.console",
+    "tradewind.storefront",
     "tradewind.api",
 ]
 
